@@ -1,0 +1,70 @@
+"""Interactive ipywidgets panels for the computational math behind machine learning.
+
+Every panel is an ``ipywidgets.VBox``: display it, or nest it in any ``HBox``/``VBox``/``Tab``::
+
+    from widgets import MatrixInspector
+    MatrixInspector([[2, 1], [1, 3]])
+
+Names are imported lazily (PEP 562), so ``import widgets`` stays cheap: SymPy, SciPy and
+Matplotlib load only when a panel or the expression parser is first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "parse_expression": "widgets.core.expressions",
+    "compile_expression": "widgets.core.expressions",
+    "parse_number": "widgets.core.expressions",
+    "ExpressionError": "widgets.core.expressions",
+    "run_with_budget": "widgets.core.budget",
+    "Panel": "widgets.panels.base",
+    "MatrixInspector": "widgets.panels.matrix",
+    "OptimizerStepper": "widgets.panels.optimizer",
+    "IntegrationComparer": "widgets.panels.integration",
+    "SymbolicDifferentiator": "widgets.panels.differentiator",
+}
+
+__all__ = [
+    "ExpressionError",
+    "IntegrationComparer",
+    "MatrixInspector",
+    "OptimizerStepper",
+    "Panel",
+    "SymbolicDifferentiator",
+    "compile_expression",
+    "parse_expression",
+    "parse_number",
+    "run_with_budget",
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from widgets.core.budget import run_with_budget
+    from widgets.core.expressions import (
+        ExpressionError,
+        compile_expression,
+        parse_expression,
+        parse_number,
+    )
+    from widgets.panels.base import Panel
+    from widgets.panels.differentiator import SymbolicDifferentiator
+    from widgets.panels.integration import IntegrationComparer
+    from widgets.panels.matrix import MatrixInspector
+    from widgets.panels.optimizer import OptimizerStepper
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'widgets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import ast
 import difflib
+import io
 import math
 import re
+import tokenize
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -262,11 +264,28 @@ def _syntax_error(text: str, error: SyntaxError) -> ExpressionError:
     position = max(0, min(len(text) - 1, (error.offset or 1) - 1))
     if text.rstrip()[-1:] in tuple("+-*/(,"):
         return ExpressionError("the expression ends too early", text, len(text.rstrip()) - 1)
-    if "comma" in (error.msg or ""):
+    adjacent = _adjacent_values(text)
+    if adjacent is not None:
         return ExpressionError(
-            "two values stand side by side: is an operator such as * missing?", text, position
+            "two values stand side by side: is an operator such as * missing?", text, adjacent
         )
     return ExpressionError("this is not a valid expression", text, position)
+
+
+def _adjacent_values(text: str) -> int | None:
+    """Column of a value that directly follows another value (``x y``, ``2 pi``), if any."""
+    value_end = {tokenize.NAME, tokenize.NUMBER}
+    previous = None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            is_end = token.type in value_end or token.string == ")"
+            is_start = token.type in value_end or token.string == "("
+            if previous is not None and is_start and previous:
+                return token.start[1]
+            previous = is_end
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    return None
 
 
 def _parse_tree(text: str) -> ast.expr:
@@ -295,10 +314,11 @@ def _digits(value: sympy.Expr) -> float:
     if isinstance(value, sympy.Rational):
         p, q = abs(int(value.p)), int(value.q)
         return max(len(str(p)) if p else 0, len(str(q)))
-    if isinstance(value, sympy.Float):
-        magnitude = abs(value)
-        return float(sympy.log(magnitude, 10)) if magnitude > 1 else 0.0
-    return 0.0
+    try:
+        magnitude = abs(complex(value.evalf(15)))
+    except (TypeError, ValueError, OverflowError):
+        return math.inf
+    return math.log10(magnitude) if magnitude > 1 else 0.0
 
 
 class _Builder:
@@ -452,6 +472,8 @@ def parse_expression(text: str, variables: Sequence[str] = ("x",)) -> sympy.Expr
         expression = _Builder(text, names).build(tree)
     except RecursionError:
         raise ExpressionError("the expression is too deeply nested", text) from None
+    except (OverflowError, MemoryError, ArithmeticError):
+        raise ExpressionError("the numbers in this expression are too large", text) from None
     if expression.has(sympy.zoo, sympy.nan):
         raise ExpressionError("the expression is undefined (division by zero?)", text)
     return expression

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from pathlib import Path
@@ -254,7 +255,7 @@ def test_numerical_trouble_is_nonfinite_with_a_note_and_no_warnings():
         values, note = f.evaluate(np.array([-1.0, 0.0, 1.0]))
     assert not np.isfinite(values).any()
     assert note.startswith("not finite at x = -1")
-    ok, note = compile_expression(parse_expression("x"), ["x"]).evaluate([1.0, 2.0])
+    _ok, note = compile_expression(parse_expression("x"), ["x"]).evaluate([1.0, 2.0])
     assert note == ""
 
 
@@ -299,17 +300,15 @@ def test_arbitrary_text_only_ever_raises_expression_error(text):
     assert time.perf_counter() - start < 1.0
 
 
-_ALPHABET = st.sampled_from(list("xy0123456789.+-*/^()e, ") + ["sin", "exp", "**", "pi", "log"])
+_ALPHABET = st.sampled_from([*list("xy0123456789.+-*/^()e, "), "sin", "exp", "**", "pi", "log"])
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_ALPHABET, max_size=30).map("".join))
 def test_token_soup_only_ever_raises_expression_error(text):
     start = time.perf_counter()
-    try:
+    with contextlib.suppress(ExpressionError):
         parse_expression(text, ("x", "y"))
-    except ExpressionError:
-        pass
     assert time.perf_counter() - start < 1.0
 
 

@@ -158,7 +158,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 2400})
     page = context.new_page()
     yield page
     context.close()
@@ -170,3 +170,16 @@ def screenshot(page, name: str, locator=None) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     (locator or page).screenshot(path=str(path))
     return path
+
+
+def write_notebook(root: Path, name: str, *sources: str) -> str:
+    """Write a notebook of code cells into the served folder; return its name."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {
+        "name": "python3", "display_name": "Python 3", "language": "python"
+    }
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(notebook, root / name)
+    return name

@@ -24,7 +24,7 @@ from widgets.core.expressions import ExpressionError
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["Panel", "error_message", "make_figure"]
+__all__ = ["Panel", "error_message", "make_figure", "matrix_html", "section"]
 
 _BANNER_STYLE = (
     "background:#fdecea;color:#8a1c1c;border-left:4px solid #d93025;"
@@ -78,6 +78,30 @@ def make_figure(width: float = 5.0, height: float = 3.6, *, toolbar: bool = Fals
     canvas.toolbar_position = "right"
     canvas.layout.width = f"{width * 100 + 4:.0f}px"
     return figure
+
+
+def section(title: str, *children: ipywidgets.Widget) -> ipywidgets.VBox:
+    """A titled group of widgets inside a panel."""
+    heading = ipywidgets.HTML(
+        f"<div style='font-weight:600;font-size:13px;margin-top:6px'>{html.escape(title)}</div>"
+    )
+    return ipywidgets.VBox([heading, *children])
+
+
+def matrix_html(matrix: Any, digits: int = 4, max_size: int = 8) -> str:
+    """A small numeric matrix as an HTML table with brackets (larger ones as their shape)."""
+    from widgets.core.format import fmt
+
+    array = np.atleast_2d(np.asarray(matrix))
+    if max(array.shape) > max_size:
+        return f"<i>{array.shape[0]}×{array.shape[1]} (too large to list)</i>"
+    style = "border-left:2px solid #444;border-right:2px solid #444;border-collapse:collapse"
+    cell = "padding:1px 6px;text-align:right;font-family:monospace;font-size:12px"
+    rows = "".join(
+        "<tr>" + "".join(f"<td style='{cell}'>{fmt(v, digits)}</td>" for v in row) + "</tr>"
+        for row in array
+    )
+    return f"<table style='{style};display:inline-table'>{rows}</table>"
 
 
 class Panel(ipywidgets.VBox):

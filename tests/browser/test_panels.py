@@ -33,3 +33,35 @@ def test_matrix_inspector_cell_edit_updates_determinant(page, lab_url, served_ro
     report.get_by_text("scales areas by 11").wait_for(timeout=20_000)
     page.wait_for_timeout(1500)  # let the canvases draw
     screenshot(page, "matrix-inspector", panel)
+
+
+def test_optimizer_steps_and_click_sets_start(page, lab_url, served_root):
+    panel = _show(
+        page, lab_url, served_root, "optimizer",
+        "from widgets import OptimizerStepper\n"
+        "panel = OptimizerStepper('rosenbrock', 'momentum', learning_rate=2e-4)\npanel",
+    )
+    readout = panel.locator(".wb-readout")
+    readout.get_by_text("running").wait_for(timeout=20_000)
+    assert readout.locator("td").nth(1).inner_text() == "0"
+    panel.get_by_role("button", name="Step ×10").click()
+    page.wait_for_function(
+        "() => document.querySelector('.wb-readout td:nth-child(2)').innerText === '10'",
+        timeout=20_000,
+    )
+    canvas = panel.locator(".jupyter-matplotlib-canvas-div").first
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.5)
+    page.wait_for_function(
+        "() => document.querySelector('.wb-readout td:nth-child(2)').innerText === '0'",
+        timeout=20_000,
+    )
+    start = page.evaluate("() => document.querySelector('.wb-readout td:nth-child(3)').innerText")
+    assert start != "[−1.5, 2]"
+    panel.get_by_role("button", name="Step ×10").click()
+    page.wait_for_function(
+        "() => document.querySelector('.wb-readout td:nth-child(2)').innerText === '10'",
+        timeout=20_000,
+    )
+    page.wait_for_timeout(2000)
+    screenshot(page, "optimizer-stepper", panel)

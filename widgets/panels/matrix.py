@@ -66,10 +66,10 @@ class MatrixInspector(Panel):
         self._typing = False  # a matrix is being set from typed text: keep its exact entries
         self._filling_grid = False
         self._cell_values = np.full((GRID_MAX, GRID_MAX), np.nan)  # what each cell reads as
-        self._build_controls()
-        self._build_figures()
-        self._layout()
         with self.hold():
+            self._build_controls()
+            self._build_figures()
+            self._layout()
             for name, value in kwargs.items():
                 setattr(self, name, value)
             self.matrix = linalg.presets("chapter 3×3") if matrix is None else matrix
@@ -118,13 +118,13 @@ class MatrixInspector(Panel):
             description="b =", placeholder="ones", continuous_update=False,
             layout=ipywidgets.Layout(width="300px"),
         )
-        ipywidgets.link((self.b_text, "value"), (self, "b"))
+        ipywidgets.link((self, "b"), (self.b_text, "value"))
         self.decomposition_picker = ipywidgets.ToggleButtons(
             options=list(_DECOMPOSITIONS), style={"button_width": "72px"}
         )
-        ipywidgets.link((self.decomposition_picker, "value"), (self, "decomposition"))
+        ipywidgets.link((self, "decomposition"), (self.decomposition_picker, "value"))
         self.exact_box = ipywidgets.Checkbox(description="exact mode (SymPy)", indent=False)
-        ipywidgets.link((self.exact_box, "value"), (self, "exact"))
+        ipywidgets.link((self, "exact"), (self.exact_box, "value"))
         self.report_html = ipywidgets.HTML()
         self.report_html.add_class("wb-report")
         self.solve_html = ipywidgets.HTML()

@@ -65,3 +65,23 @@ def test_optimizer_steps_and_click_sets_start(page, lab_url, served_root):
     )
     page.wait_for_timeout(2000)
     screenshot(page, "optimizer-stepper", panel)
+
+
+def test_integration_comparer_n_slider_updates_table(page, lab_url, served_root):
+    panel = _show(
+        page, lab_url, served_root, "integration",
+        "from widgets import IntegrationComparer\npanel = IntegrationComparer(n=10)\npanel",
+    )
+    table = panel.locator(".wb-table")
+    table.get_by_text("needs n divisible by 3: try n = 9 or 12").wait_for(timeout=30_000)
+    slider = panel.locator(".widget-slider .noUi-handle, .widget-slider .slider-handle").first
+    slider.focus()
+    slider.press("ArrowRight")
+    table.get_by_text("try n = 10 or 12").first.wait_for(timeout=20_000)  # n = 11: Simpson
+    slider.press("ArrowRight")
+    page.wait_for_function(
+        "() => !document.querySelector('.wb-table').innerText.includes('needs n divisible')",
+        timeout=20_000,
+    )  # n = 12 suits every rule
+    page.wait_for_timeout(2000)
+    screenshot(page, "integration-comparer", panel)

@@ -85,3 +85,25 @@ def test_integration_comparer_n_slider_updates_table(page, lab_url, served_root)
     )  # n = 12 suits every rule
     page.wait_for_timeout(2000)
     screenshot(page, "integration-comparer", panel)
+
+
+def test_differentiator_typing_updates_rendered_derivative(page, lab_url, served_root):
+    panel = _show(
+        page, lab_url, served_root, "differentiator",
+        "from widgets import SymbolicDifferentiator\n"
+        "panel = SymbolicDifferentiator('x^3')\npanel",
+    )
+    result = panel.locator(".wb-derivative")
+    result.locator("mjx-container, .MathJax").first.wait_for(timeout=30_000)
+    box = panel.locator(".widget-text input").first
+    box.fill("x^2*sin(x)")
+    page.wait_for_function(
+        """() => {
+            const r = document.querySelector('.wb-derivative');
+            return r && r.innerText.includes('cos') && r.innerText.includes('sin');
+        }""",
+        timeout=30_000,
+    )
+    assert "x^3" not in panel.locator(".wb-preview").inner_text()
+    page.wait_for_timeout(2000)
+    screenshot(page, "symbolic-differentiator", panel)

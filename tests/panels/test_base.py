@@ -68,11 +68,11 @@ def test_figure_uses_ipympl_canvas_without_pyplot():
 
 
 def test_close_closes_every_owned_widget():
-    baseline = len(live_widgets())
+    baseline = live_widgets()
     panel = DemoPanel()
-    assert len(live_widgets()) > baseline
+    assert live_widgets() > baseline
     panel.close()
-    assert len(live_widgets()) == baseline
+    assert live_widgets() == baseline
 
 
 def test_hundred_panels_and_thousand_updates_do_not_leak():
@@ -82,7 +82,7 @@ def test_hundred_panels_and_thousand_updates_do_not_leak():
 
     cycle(5)  # warm caches (sympy, lambdify, matplotlib fonts)
     gc.collect()
-    baseline_widgets = len(live_widgets())
+    baseline_widgets = live_widgets()
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
@@ -97,7 +97,7 @@ def test_hundred_panels_and_thousand_updates_do_not_leak():
         after_updates = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
-    assert len(live_widgets()) == baseline_widgets
+    assert live_widgets() == baseline_widgets
     assert pyplot.get_fignums() == []
     assert after_panels - before < 2_000_000, after_panels - before
     assert after_updates - before < 2_000_000, after_updates - before

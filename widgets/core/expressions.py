@@ -163,7 +163,8 @@ _UNICODE_SIGNS = {
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789", strict=True))
 _SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _NUMBER_THEN_NAME = re.compile(
-    r"(?<![A-Za-z_0-9.])(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)\s*([A-Za-z_(])"
+    r"(?<![A-Za-z_0-9.])(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)\s*"
+    r"([A-Za-z_][A-Za-z_0-9]*|\()"
 )
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 
@@ -255,7 +256,7 @@ def _syntax_error(text: str, error: SyntaxError) -> ExpressionError:
         number, after = match.group(1), match.group(2)
         hint = f"{number}*{after}" if after != "(" else f"{number}*(...)"
         return ExpressionError(
-            f"a '*' is missing after {number}: write {hint} for a product",
+            f"a '*' is missing between {number} and {after}: write {hint} for a product",
             text,
             match.start(2),
         )
@@ -542,7 +543,12 @@ class CompiledExpression:
         # lambdify prints the tree we built ourselves from the allowlist, with symbols whose
         # names were checked as plain identifiers: no user text reaches its code generator.
         symbols = [symbol(name) for name in self.variables]
-        self._function = sympy.lambdify(symbols, expression, modules=["scipy", "numpy"])
+        try:
+            self._function = sympy.lambdify(symbols, expression, modules=["scipy", "numpy"])
+        except (NotImplementedError, TypeError, ValueError) as error:  # e.g. an unevaluated
+            raise ExpressionError(                                      # Derivative or Integral
+                f"this cannot be evaluated numerically ({type(error).__name__})"
+            ) from None
 
     def __call__(self, *args: Any) -> np.ndarray:
         if len(args) != len(self.variables):

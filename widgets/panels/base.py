@@ -129,6 +129,7 @@ class Panel(ipywidgets.VBox):
         self._figures: list[Figure] = []
         self._held = 0
         self._pending = False
+        self._syncing = False
         super().__init__(children=[self._title, self._banner, self._status_line], **kwargs)
         self.add_class("wb-panel")
         self.layout.padding = "6px"
@@ -180,6 +181,21 @@ class Panel(ipywidgets.VBox):
         if not self._held and self._pending:
             self._pending = False
             self.recompute()
+
+    @contextmanager
+    def syncing(self) -> Iterator[None]:
+        """Set controls from the panel's traits; control handlers check :attr:`is_syncing`
+        and stay quiet, so a control echoing the value back triggers no second update."""
+        previous, self._syncing = self._syncing, True
+        try:
+            yield
+        finally:
+            self._syncing = previous
+
+    @property
+    def is_syncing(self) -> bool:
+        """Whether controls are being set from the traits (see :meth:`syncing`)."""
+        return self._syncing
 
     # -- views of error and status -------------------------------------------------------------
 

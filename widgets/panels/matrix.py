@@ -64,7 +64,6 @@ class MatrixInspector(Panel):
         self.exact_results: dict[str, Any] = {}
         self._exact_entries: Any = None  # SymPy entries as typed, for exact mode
         self._typing = False  # a matrix is being set from typed text: keep its exact entries
-        self._filling_grid = False
         self._cell_values = np.full((GRID_MAX, GRID_MAX), np.nan)  # what each cell reads as
         with self.hold():
             self._build_controls()
@@ -237,7 +236,7 @@ class MatrixInspector(Panel):
             self._typing = False
 
     def _on_cell(self, i: int, j: int, text: str) -> None:
-        if self._filling_grid:
+        if self.is_syncing:
             return
         self.attempt(self._edit_cell, i, j, text)
 
@@ -326,15 +325,12 @@ class MatrixInspector(Panel):
         self._grid_box.layout.display = "flex" if fits else "none"
         if not fits:
             return
-        self._filling_grid = True
-        try:
+        with self.syncing():
             for i in range(rows):
                 for j in range(cols):
                     if self._cell_values[i, j] != matrix[i, j]:  # keep typed forms (sqrt(2))
                         self.cells[i][j].value = f"{matrix[i, j]:.6g}"
                         self._cell_values[i, j] = matrix[i, j]
-        finally:
-            self._filling_grid = False
         self.grid.layout.grid_template_columns = f"repeat({cols}, 64px)"
         self.grid.children = [self.cells[i][j] for i in range(rows) for j in range(cols)]
 

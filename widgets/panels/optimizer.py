@@ -82,7 +82,6 @@ class OptimizerStepper(Panel):
         self.problem: optimize.Problem | None = None
         self._problem_key: tuple[str, float] | None = None
         self._playing_guard = False
-        self._syncing = False  # controls being set from the traits: their handlers stay quiet
         with self.hold():
             self._build_controls()
             self._build_figures()
@@ -316,7 +315,7 @@ class OptimizerStepper(Panel):
     # -- input handlers ------------------------------------------------------------------------
 
     def _on_function_picker(self, change: dict) -> None:
-        if self._syncing:
+        if self.is_syncing:
             return
         custom = change["new"] == _CUSTOM
         self.function_text.layout.display = "flex" if custom else "none"
@@ -324,7 +323,7 @@ class OptimizerStepper(Panel):
         self._choose_function(chosen)
 
     def _on_function_text(self, change: dict) -> None:
-        if self.function_picker.value == _CUSTOM and not self._syncing:
+        if self.function_picker.value == _CUSTOM and not self.is_syncing:
             self._choose_function(change["new"])
 
     def _choose_function(self, function: str) -> None:
@@ -336,7 +335,7 @@ class OptimizerStepper(Panel):
                 self.learning_rate = preset.learning_rate
 
     def _on_start_text(self, _change: dict) -> None:
-        if self._syncing:
+        if self.is_syncing:
             return
         start = (float(self.x0.value), float(self.y0.value))
         if start != tuple(self.start):
@@ -398,11 +397,8 @@ class OptimizerStepper(Panel):
         self._draw_runs()
 
     def _sync_controls(self) -> None:
-        self._syncing = True
-        try:
+        with self.syncing():
             self._sync_control_values()
-        finally:
-            self._syncing = False
 
     def _sync_control_values(self) -> None:
         used = set(optimize.PARAMETERS[self.method]) | {"tolerance"}

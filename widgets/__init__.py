@@ -27,12 +27,16 @@ _EXPORTS: dict[str, str] = {
     "OptimizerStepper": "widgets.panels.optimizer",
     "IntegrationComparer": "widgets.panels.integration",
     "SymbolicDifferentiator": "widgets.panels.differentiator",
+    "MonteCarloLab": "widgets.panels.montecarlo",
+    "HypothesisTestExplorer": "widgets.panels.hypothesis",
 }
 
 __all__ = [
     "ExpressionError",
+    "HypothesisTestExplorer",
     "IntegrationComparer",
     "MatrixInspector",
+    "MonteCarloLab",
     "OptimizerStepper",
     "Panel",
     "SymbolicDifferentiator",
@@ -52,8 +56,10 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from widgets.panels.base import Panel
     from widgets.panels.differentiator import SymbolicDifferentiator
+    from widgets.panels.hypothesis import HypothesisTestExplorer
     from widgets.panels.integration import IntegrationComparer
     from widgets.panels.matrix import MatrixInspector
+    from widgets.panels.montecarlo import MonteCarloLab
     from widgets.panels.optimizer import OptimizerStepper
 
 

@@ -107,3 +107,37 @@ def test_differentiator_typing_updates_rendered_derivative(page, lab_url, served
     assert "x^3" not in panel.locator(".wb-preview").inner_text()
     page.wait_for_timeout(2000)
     screenshot(page, "symbolic-differentiator", panel)
+
+
+def test_monte_carlo_lab_new_seed_changes_estimate(page, lab_url, served_root):
+    panel = _show(
+        page, lab_url, served_root, "montecarlo",
+        "from widgets import MonteCarloLab\npanel = MonteCarloLab(n=200000, seed=7)\npanel",
+    )
+    readout = panel.locator(".wb-readout")
+    readout.get_by_text("standard error", exact=True).wait_for(timeout=30_000)
+    first = readout.inner_text()
+    panel.get_by_role("button", name="Sample again (new seed)").click()
+    page.wait_for_function(
+        "(before) => document.querySelector('.wb-readout').innerText !== before",
+        arg=first, timeout=20_000,
+    )
+    page.wait_for_timeout(2000)
+    screenshot(page, "monte-carlo-lab", panel)
+
+
+def test_hypothesis_explorer_alpha_changes_decision(page, lab_url, served_root):
+    panel = _show(
+        page, lab_url, served_root, "hypothesis",
+        "from widgets import HypothesisTestExplorer\npanel = HypothesisTestExplorer()\npanel",
+    )
+    decision = panel.locator(".wb-decision")
+    decision.get_by_text("reject H0: the means differ at alpha = 0.05").wait_for(timeout=30_000)
+    alpha = panel.locator(".widget-text input").nth(7)
+    alpha.fill("0.01")
+    alpha.press("Enter")
+    decision.get_by_text("do not reject H0").wait_for(timeout=20_000)
+    panel.get_by_role("button", name="Simulate power").click()
+    panel.get_by_text("power by simulation").wait_for(timeout=30_000)
+    page.wait_for_timeout(2000)
+    screenshot(page, "hypothesis-test-explorer", panel)

@@ -97,6 +97,7 @@ class SymbolicDifferentiator(Panel):
             self.expression, self.variable, self.order = expression, variable, order
             for name, value in kwargs.items():
                 setattr(self, name, value)
+            self.recompute()  # once, on leaving the block, whatever was set
 
     # -- public verbs --------------------------------------------------------------------------
 

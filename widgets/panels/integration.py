@@ -122,6 +122,7 @@ class IntegrationComparer(Panel):
             self.expression, self.a, self.b, self.n = expression, a, b, n
             for name, value in kwargs.items():
                 setattr(self, name, value)
+            self.recompute()  # once, on leaving the block, whatever was set
 
     # -- validation ----------------------------------------------------------------------------
 

@@ -71,6 +71,7 @@ class MatrixInspector(Panel):
             self._layout()
             for name, value in kwargs.items():
                 setattr(self, name, value)
+            self.recompute()  # once, on leaving the block, whatever was set
             self.matrix = linalg.presets("chapter 3×3") if matrix is None else matrix
 
     # -- building ------------------------------------------------------------------------------

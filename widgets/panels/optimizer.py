@@ -96,6 +96,7 @@ class OptimizerStepper(Panel):
                 self.learning_rate = preset.learning_rate
             for name, value in kwargs.items():
                 setattr(self, name, value)
+            self.recompute()  # once, on leaving the block, whatever was set
 
     # -- public verbs and results --------------------------------------------------------------
 

@@ -29,9 +29,17 @@ _EXPORTS: dict[str, str] = {
     "SymbolicDifferentiator": "widgets.panels.differentiator",
     "MonteCarloLab": "widgets.panels.montecarlo",
     "HypothesisTestExplorer": "widgets.panels.hypothesis",
+    "BroadcastingExplorer": "widgets.panels.broadcasting",
+    "VectorizationRace": "widgets.panels.race",
+    "RootFinder": "widgets.panels.roots",
+    "ExerciseCard": "widgets.panels.exercises",
+    "Exercises": "widgets.panels.exercises",
 }
 
 __all__ = [
+    "BroadcastingExplorer",
+    "ExerciseCard",
+    "Exercises",
     "ExpressionError",
     "HypothesisTestExplorer",
     "IntegrationComparer",
@@ -39,7 +47,9 @@ __all__ = [
     "MonteCarloLab",
     "OptimizerStepper",
     "Panel",
+    "RootFinder",
     "SymbolicDifferentiator",
+    "VectorizationRace",
     "compile_expression",
     "parse_expression",
     "parse_number",
@@ -55,12 +65,16 @@ if TYPE_CHECKING:  # pragma: no cover
         parse_number,
     )
     from widgets.panels.base import Panel
+    from widgets.panels.broadcasting import BroadcastingExplorer
     from widgets.panels.differentiator import SymbolicDifferentiator
+    from widgets.panels.exercises import ExerciseCard, Exercises
     from widgets.panels.hypothesis import HypothesisTestExplorer
     from widgets.panels.integration import IntegrationComparer
     from widgets.panels.matrix import MatrixInspector
     from widgets.panels.montecarlo import MonteCarloLab
     from widgets.panels.optimizer import OptimizerStepper
+    from widgets.panels.race import VectorizationRace
+    from widgets.panels.roots import RootFinder
 
 
 def __getattr__(name: str) -> Any:

@@ -141,3 +141,62 @@ def test_hypothesis_explorer_alpha_changes_decision(page, lab_url, served_root):
     panel.get_by_text("power by simulation").wait_for(timeout=30_000)
     page.wait_for_timeout(2000)
     screenshot(page, "hypothesis-test-explorer", panel)
+
+
+def test_broadcasting_explorer_shape_edit(page, lab_url, served_root):
+    panel = _show(
+        page, lab_url, served_root, "broadcasting",
+        "from widgets import BroadcastingExplorer\npanel = BroadcastingExplorer()\npanel",
+    )
+    verdict = panel.locator(".wb-verdict")
+    verdict.get_by_text("broadcast to (4, 3)").wait_for(timeout=30_000)
+    box = panel.locator(".widget-text input").nth(1)
+    box.fill("(4,)")
+    box.press("Enter")
+    verdict.get_by_text("do not broadcast").wait_for(timeout=20_000)
+    box.fill("(4, 1)")
+    box.press("Enter")
+    verdict.get_by_text("broadcast to (4, 3)").wait_for(timeout=20_000)
+    page.wait_for_timeout(1500)
+    screenshot(page, "broadcasting-explorer", panel)
+
+
+def test_vectorization_race_runs(page, lab_url, served_root):
+    panel = _show(
+        page, lab_url, served_root, "race",
+        "from widgets import VectorizationRace\npanel = VectorizationRace(n=100000)\npanel",
+    )
+    panel.get_by_role("button", name="Run").click()
+    panel.locator(".wb-readout").get_by_text("speedup").wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    screenshot(page, "vectorization-race", panel)
+
+
+def test_root_finder_steps(page, lab_url, served_root):
+    panel = _show(
+        page, lab_url, served_root, "roots",
+        "from widgets import RootFinder\npanel = RootFinder()\npanel",
+    )
+    panel.locator(".wb-summary").get_by_text("brentq: 1.5213797068").wait_for(timeout=30_000)
+    for _ in range(3):
+        panel.get_by_role("button", name="Step", exact=True).click()
+    panel.get_by_text("bisection: 3 of 33 iterations").wait_for(timeout=20_000)
+    page.wait_for_timeout(1500)
+    screenshot(page, "root-finder", panel)
+
+
+def test_exercise_card_checks_an_answer(page, lab_url, served_root):
+    panel = _show(
+        page, lab_url, served_root, "exercise",
+        "from widgets import ExerciseCard\npanel = ExerciseCard('gd_step')\npanel",
+    )
+    box = panel.locator(".widget-text input").first
+    box.fill("4.8")
+    box.press("Enter")
+    panel.get_by_role("button", name="Check").click()
+    panel.locator(".wb-feedback").get_by_text("off by a factor of 2").wait_for(timeout=20_000)
+    box.fill("2.4")
+    box.press("Enter")
+    panel.get_by_role("button", name="Check").click()
+    panel.locator(".wb-feedback").get_by_text("correct").wait_for(timeout=20_000)
+    screenshot(page, "exercise-card", panel)

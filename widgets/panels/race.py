@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -73,7 +74,7 @@ class VectorizationRace(Panel):
         self.n_slider = ipywidgets.IntSlider(value=5, min=1, max=7, description="n = 10^",
                                              style=style, continuous_update=False,
                                              layout=ipywidgets.Layout(width="300px"))
-        self.n_slider.observe(lambda c: setattr(self, "n", 10 ** c["new"]), "value")
+        self.n_slider.observe(self._on_slider, "value")
         self.run_button = ipywidgets.Button(description="Run", icon="play",
                                             button_style="primary")
         self.run_button.on_click(lambda _: self.run())
@@ -101,6 +102,10 @@ class VectorizationRace(Panel):
             self.code_html, self.readout, self.race_figure.canvas,
         )
 
+    def _on_slider(self, change: dict) -> None:
+        if not self.is_syncing:
+            self.n = 10 ** change["new"]
+
     @observe("operation", "n")
     def _on_input(self, _change: dict) -> None:
         self.recompute()
@@ -109,6 +114,8 @@ class VectorizationRace(Panel):
         if not 1 <= self.n <= race.MAX_N:
             raise ValueError(f"n must be from 1 to {race.MAX_N:,}")
         spec = race.OPERATIONS[self.operation]
+        with self.syncing():  # the slider shows the nearest power of ten
+            self.n_slider.value = min(7, max(1, round(math.log10(self.n))))
         self.code_html.value = html_table(
             [("Python loop", f"<code>{spec.code_loop}</code>"),
              ("NumPy", f"<code>{spec.code_numpy}</code>")], escape=False)

@@ -34,6 +34,9 @@ _EXPORTS: dict[str, str] = {
     "RootFinder": "widgets.panels.roots",
     "ExerciseCard": "widgets.panels.exercises",
     "Exercises": "widgets.panels.exercises",
+    "hessian_link": "widgets.panels.links",
+    "send_function_link": "widgets.panels.links",
+    "show_all": "widgets.panels.links",
 }
 
 __all__ = [
@@ -51,9 +54,12 @@ __all__ = [
     "SymbolicDifferentiator",
     "VectorizationRace",
     "compile_expression",
+    "hessian_link",
     "parse_expression",
     "parse_number",
     "run_with_budget",
+    "send_function_link",
+    "show_all",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,6 +76,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from widgets.panels.exercises import ExerciseCard, Exercises
     from widgets.panels.hypothesis import HypothesisTestExplorer
     from widgets.panels.integration import IntegrationComparer
+    from widgets.panels.links import hessian_link, send_function_link, show_all
     from widgets.panels.matrix import MatrixInspector
     from widgets.panels.montecarlo import MonteCarloLab
     from widgets.panels.optimizer import OptimizerStepper

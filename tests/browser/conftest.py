@@ -98,12 +98,17 @@ def _isolated_env(root: Path) -> dict[str, str]:
 
 
 def _write_settings(root: Path) -> None:
-    """Silence JupyterLab's news prompt so it never covers the notebook in screenshots."""
+    """Silence JupyterLab's news prompt, and turn off notebook windowing."""
     folder = root / ".jupyter-settings" / "@jupyterlab" / "apputils-extension"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    # Render every cell: with windowing, cells far from the viewport have no layout, so their
+    # text and screenshots would be empty until scrolled to.
+    notebook = root / ".jupyter-settings" / "@jupyterlab" / "notebook-extension"
+    notebook.mkdir(parents=True, exist_ok=True)
+    (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
 
 
 @pytest.fixture(scope="session")

@@ -156,3 +156,13 @@ def test_large_matrix_heatmap_only():
     assert not any(t.get_visible() for row in panel._annotations for t in row)
     panel.matrix = np.eye(3)
     assert panel._grid_box.layout.display == "flex"
+
+
+def test_editing_a_cell_of_a_float_matrix_works_outside_exact_mode():
+    panel = MatrixInspector()
+    panel.preset.value = "random SPD"
+    panel.cells[0][0].value = "20"
+    assert panel.error == ""
+    assert panel.matrix[0, 0] == 20
+    panel.exact = True
+    assert "exact mode needs" in panel.exact_html.value

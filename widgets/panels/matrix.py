@@ -251,7 +251,10 @@ class MatrixInspector(Panel):
         matrix[i, j] = value
         exact = self._exact_entries
         if exact is None and max(matrix.shape) <= linalg.EXACT_MAX:
-            exact = linalg.exact_matrix(self.matrix)
+            try:  # keep the typed entry exact, when the others are exact too
+                exact = linalg.exact_matrix(self.matrix)
+            except ExpressionError:
+                exact = None  # exact mode will say which entry is not exact
         if exact is not None:
             exact = exact.copy()
             exact[i, j] = entry

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -206,6 +205,9 @@ def _readings(report: Mapping[str, Any], n_rows: int, n_cols: int) -> dict[str, 
             else f"det ≈ {fmt(det, 2)} is round-off: rank {rank} < {n_rows}, so the true det is 0"
         )
         readings["inverse"] = "no inverse: the matrix is singular"
+    elif math.isinf(det):
+        readings["det"] = (f"|det| ≈ 10^{report['log10_abs_det']:.0f} overflows a float: "
+                           f"{space} scale enormously")
     else:
         flip = "flips orientation and " if det < 0 else ""
         readings["det"] = f"det = {fmt(det)}: {flip}scales {space} by {fmt(abs(det))}"
@@ -247,6 +249,7 @@ def matrix_report(matrix: Any) -> dict[str, Any]:
         "rank": rank,
         "trace": float(np.trace(a)) if square else None,
         "det": None,
+        "log10_abs_det": None,
         "cond": cond,
         "eigenvalues": None,
         "eigenvectors": None,
@@ -269,15 +272,12 @@ def _square_report(a: np.ndarray, rank: int, top: float) -> dict[str, Any]:
     n = a.shape[0]
     scale = max(top, 1.0)
     symmetric = bool(np.allclose(a, a.T, rtol=0, atol=_TOL_SYMMETRIC * scale))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)  # singular: reported below
-        lu, pivots = scipy.linalg.lu_factor(a, check_finite=False)
-    swaps = np.count_nonzero(pivots != np.arange(n))
-    diagonal = np.diag(lu)
-    det = float((-1) ** swaps * np.prod(diagonal))  # as np.linalg.det: round-off included
-    inverse = None
-    if rank == n:
-        inverse = scipy.linalg.lu_solve((lu, pivots), np.eye(n), check_finite=False)
+    # One LU for the determinant (as sign and log, so a huge one is not lost to overflow) and
+    # one for the inverse: the same calls np.linalg.det and np.linalg.inv make.
+    sign, log_abs = np.linalg.slogdet(a)
+    with np.errstate(over="ignore", under="ignore"):
+        det = float(sign * np.exp(log_abs)) if sign != 0 else 0.0
+    inverse = np.linalg.inv(a) if rank == n else None
     if symmetric:
         values, vectors = np.linalg.eigh(a)
         diagonalizable, method = True, "eigh"
@@ -291,6 +291,7 @@ def _square_report(a: np.ndarray, rank: int, top: float) -> dict[str, Any]:
     return {
         "trace": float(np.trace(a)),
         "det": det,
+        "log10_abs_det": float(log_abs / math.log(10)) if sign != 0 else -math.inf,
         "inverse": inverse,
         "eigenvalues": values,
         "eigenvectors": vectors,

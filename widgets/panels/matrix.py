@@ -120,7 +120,7 @@ class MatrixInspector(Panel):
         )
         ipywidgets.link((self, "b"), (self.b_text, "value"))
         self.decomposition_picker = ipywidgets.ToggleButtons(
-            options=list(_DECOMPOSITIONS), style={"button_width": "72px"}
+            options=list(_DECOMPOSITIONS), style={"button_width": "84px"}
         )
         ipywidgets.link((self, "decomposition"), (self.decomposition_picker, "value"))
         self.exact_box = ipywidgets.Checkbox(description="exact mode (SymPy)", indent=False)

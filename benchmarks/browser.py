@@ -109,7 +109,7 @@ def main() -> None:
             "import ipywidgets\nipywidgets.VBox(panels)",
         )
         server = conftest.lab_url.__wrapped__(root)
-        url = next(server)
+        url = next(server)  # the test harness's own fixture, driven by hand
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, headless=True,

@@ -17,6 +17,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -111,11 +112,30 @@ def _write_settings(root: Path) -> None:
     (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
 
 
+@contextmanager
+def serving(command: list[str], root: Path, ready_path: str, port: int) -> Iterator[str]:
+    """Run a server from ``root`` (isolated settings) until it answers; yield its base URL."""
+    _write_settings(root)
+    log_path = root / f"server-{port}.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, cwd=root, env=_isolated_env(root), stdout=log,
+                                   stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for(f"{url}{ready_path}", process, 90)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 @pytest.fixture(scope="session")
 def lab_url(served_root: Path) -> Iterator[str]:
     """Start ``jupyter lab`` on 127.0.0.1 on a free port with no token; yield its base URL."""
     port = _free_port()
-    _write_settings(served_root)
     command = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser",
         "--ip=127.0.0.1", f"--port={port}",
@@ -125,22 +145,8 @@ def lab_url(served_root: Path) -> Iterator[str]:
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    log = open(served_root / "jupyter-lab.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        command, cwd=served_root, env=_isolated_env(served_root), stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{url}/api/status", process, 90)
+    with serving(command, served_root, "/api/status", port) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import (
-    _free_port,
-    _isolated_env,
-    _wait_for,
-    screenshot,
-)
+from tests.browser.conftest import _free_port, screenshot, serving
 from tests.browser.lab import open_notebook, output_problems, run_all
 
 pytestmark = pytest.mark.browser
@@ -154,15 +148,10 @@ def test_voila_app_renders_every_panel(browser, served_root):
     port = _free_port()
     command = [voila, "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
                "--strip_sources=True", "workbook.ipynb"]
-    log = open(served_root / "voila.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(command, cwd=served_root, env=_isolated_env(served_root),
-                               stdout=log, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        _wait_for(url, process, 90)
+    with serving(command, served_root, "/", port) as url:
         context = browser.new_context(viewport={"width": 1400, "height": 2400})
         page = context.new_page()
-        page.goto(url, wait_until="domcontentloaded", timeout=180_000)
+        page.goto(f"{url}/", wait_until="domcontentloaded", timeout=180_000)
         page.locator(".wb-panel").nth(PANELS - 1).wait_for(timeout=180_000)
         assert page.locator(".wb-panel").count() == PANELS
         text = page.locator("body").inner_text()
@@ -171,10 +160,3 @@ def test_voila_app_renders_every_panel(browser, served_root):
         page.wait_for_timeout(2000)
         screenshot(page, "voila-app")
         context.close()
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()

@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets
 import numpy as np
-from traitlets import Unicode, observe
+from traitlets import Enum, Unicode, observe
 
 from widgets.core.expressions import ExpressionError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["Panel", "error_message", "make_figure", "matrix_html", "section"]
+__all__ = ["Choice", "Panel", "error_message", "make_figure", "matrix_html", "section"]
 
 _BANNER_STYLE = (
     "background:#fdecea;color:#8a1c1c;border-left:4px solid #d93025;"
@@ -78,6 +78,14 @@ def make_figure(width: float = 5.0, height: float = 3.6, *, toolbar: bool = Fals
     canvas.toolbar_position = "right"
     canvas.layout.width = f"{width * 100 + 4:.0f}px"
     return figure
+
+
+class Choice(Enum):
+    """A trait that takes one of ``values``; anything else raises a ValueError naming them."""
+
+    def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> None:
+        choices = ", ".join(str(v) for v in self.values)
+        raise ValueError(f"{self.name} must be one of {choices}; got {value!r}")
 
 
 def section(title: str, *children: ipywidgets.Widget) -> ipywidgets.VBox:
@@ -145,6 +153,15 @@ class Panel(ipywidgets.VBox):
         figure = make_figure(width, height, toolbar=toolbar)
         self._figures.append(figure)
         return figure
+
+    def _start(self, **inputs: Any) -> None:
+        """Set the constructor's inputs, then compute once (call inside :meth:`hold`)."""
+        with self.hold():
+            for name, value in inputs.items():
+                if not self.has_trait(name):
+                    raise TypeError(f"{type(self).__name__} has no input {name!r}")
+                setattr(self, name, value)
+            self.recompute()
 
     # -- recomputation -------------------------------------------------------------------------
 

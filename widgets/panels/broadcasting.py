@@ -42,10 +42,7 @@ class BroadcastingExplorer(Panel):
         self.result: broadcasting.Broadcast | None = None
         with self.hold():
             self._build()
-            self.shape_a, self.shape_b = shape_a, shape_b
-            for name, value in kwargs.items():
-                setattr(self, name, value)
-            self.recompute()  # once, on leaving the block, whatever was set
+            self._start(shape_a=shape_a, shape_b=shape_b, **kwargs)
 
     def _build(self) -> None:
         style = {"description_width": "70px"}

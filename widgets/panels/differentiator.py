@@ -13,7 +13,7 @@ from traitlets import Float, Int, Unicode, observe, validate
 from widgets.core import calculus
 from widgets.core.expressions import ExpressionError, compile_expression, symbol
 from widgets.core.format import fmt, html_table
-from widgets.panels.base import Panel, section
+from widgets.panels.base import Choice, Panel, section
 
 __all__ = ["SymbolicDifferentiator"]
 
@@ -69,8 +69,8 @@ class SymbolicDifferentiator(Panel):
     expression = Unicode("x**2", help="f as text.")
     variable = Unicode("x", help="The variable to differentiate by.")
     order = Int(1, help="How many times to differentiate (1 to 5).")
-    mode = Unicode("derivative", help="derivative, gradient or hessian.")
-    form = Unicode("simplify", help="Alternative form: simplify, factor, expand, trigsimp, exp.")
+    mode = Choice(MODES, "derivative", help="derivative, gradient or hessian.")
+    form = Choice(FORMS, "simplify", help="Alternative form shown.")
     x0 = Float(1.0, help="Where the tangent line touches f in the plot.")
 
     def __init__(self, expression: str = "x**2", variable: str = "x", order: int = 1,
@@ -94,10 +94,7 @@ class SymbolicDifferentiator(Panel):
             self._build_controls()
             self._build_figure()
             self._layout()
-            self.expression, self.variable, self.order = expression, variable, order
-            for name, value in kwargs.items():
-                setattr(self, name, value)
-            self.recompute()  # once, on leaving the block, whatever was set
+            self._start(expression=expression, variable=variable, order=order, **kwargs)
 
     # -- public verbs --------------------------------------------------------------------------
 
@@ -116,18 +113,6 @@ class SymbolicDifferentiator(Panel):
     def _check_order(self, proposal: dict) -> int:
         if not 1 <= proposal["value"] <= 5:
             raise ValueError("order must be from 1 to 5")
-        return proposal["value"]
-
-    @validate("mode")
-    def _check_mode(self, proposal: dict) -> str:
-        if proposal["value"] not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}")
-        return proposal["value"]
-
-    @validate("form")
-    def _check_form(self, proposal: dict) -> str:
-        if proposal["value"] not in FORMS:
-            raise ValueError(f"form must be one of {', '.join(FORMS)}")
         return proposal["value"]
 
     # -- building ------------------------------------------------------------------------------

@@ -8,12 +8,12 @@ from typing import Any
 import ipywidgets
 import numpy as np
 import scipy.stats
-from traitlets import Float, Int, Unicode, observe, validate
+from traitlets import Float, Int, Unicode, observe
 
 from widgets.core import montecarlo
 from widgets.core.expressions import ExpressionError
 from widgets.core.format import fmt, html_table
-from widgets.panels.base import Panel
+from widgets.panels.base import Choice, Panel
 
 __all__ = ["HypothesisTestExplorer"]
 
@@ -58,7 +58,7 @@ class HypothesisTestExplorer(Panel):
     seed = Int(42, help="Random seed.")
     data_a = Unicode("", help="Pasted sample A (replaces the generated one with data_b).")
     data_b = Unicode("", help="Pasted sample B.")
-    test = Unicode("student", help="student or welch.")
+    test = Choice(tuple(TESTS), "student", help="student or welch.")
     alpha = Float(0.05, help="Significance level.")
     repeats = Int(2000, help="Experiments simulated for the power.")
 
@@ -75,15 +75,7 @@ class HypothesisTestExplorer(Panel):
             self._build_controls()
             self._build_figure()
             self._layout()
-            for name, value in kwargs.items():
-                setattr(self, name, value)
-            self.recompute()  # once, on leaving the block, whatever was set
-
-    @validate("test")
-    def _check_test(self, proposal: dict) -> str:
-        if proposal["value"] not in TESTS:
-            raise ValueError(f"test must be one of {', '.join(TESTS)}")
-        return proposal["value"]
+            self._start(**kwargs)
 
     # -- public verbs --------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from widgets.core.expressions import (
     parse_expression,
 )
 from widgets.core.format import fmt, html_table
-from widgets.panels.base import Panel, section
+from widgets.panels.base import Choice, Panel, section
 
 __all__ = ["IntegrationComparer"]
 
@@ -95,7 +95,7 @@ class IntegrationComparer(Panel):
     a = _BoundText("0", help="Lower bound (number or expression).")
     b = _BoundText("sqrt(pi)", help="Upper bound (number or expression).")
     n = Int(10, help="Subintervals / nodes / samples.")
-    rule = Unicode("simpson", help="The rule whose pieces are drawn.")
+    rule = Choice(tuple(quadrature.RULES), "simpson", help="The rule drawn.")
     rules = List(Unicode(), default_value=["left", "trapezoid", "simpson", "boole", "gauss",
                                            "monte_carlo"], help="Rules in the convergence plot.")
     x_axis = Unicode("n", help="Convergence plot against 'n' or 'evaluations'.")
@@ -119,10 +119,7 @@ class IntegrationComparer(Panel):
             self._build_controls()
             self._build_figures()
             self._layout()
-            self.expression, self.a, self.b, self.n = expression, a, b, n
-            for name, value in kwargs.items():
-                setattr(self, name, value)
-            self.recompute()  # once, on leaving the block, whatever was set
+            self._start(expression=expression, a=a, b=b, n=n, **kwargs)
 
     # -- validation ----------------------------------------------------------------------------
 
@@ -130,12 +127,6 @@ class IntegrationComparer(Panel):
     def _clamp_n(self, proposal: dict) -> int:
         n, self._clamp_note = _clamp(int(proposal["value"]))
         return n
-
-    @validate("rule")
-    def _check_rule(self, proposal: dict) -> str:
-        if proposal["value"] not in quadrature.RULES:
-            raise ValueError(f"rule must be one of {', '.join(quadrature.RULES)}")
-        return proposal["value"]
 
     @validate("rules")
     def _check_rules(self, proposal: dict) -> list[str]:

@@ -69,10 +69,8 @@ class MatrixInspector(Panel):
             self._build_controls()
             self._build_figures()
             self._layout()
-            for name, value in kwargs.items():
-                setattr(self, name, value)
-            self.recompute()  # once, on leaving the block, whatever was set
-            self.matrix = linalg.presets("chapter 3×3") if matrix is None else matrix
+            matrix = linalg.presets("chapter 3×3") if matrix is None else matrix
+            self._start(matrix=matrix, **kwargs)
 
     # -- building ------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets
 import numpy as np
-from traitlets import Float, Int, Unicode, observe, validate
+from traitlets import Float, Int, Unicode, observe
 
 from widgets.core import montecarlo
 from widgets.core.expressions import (
@@ -18,7 +18,7 @@ from widgets.core.expressions import (
     symbol,
 )
 from widgets.core.format import fmt, html_table
-from widgets.panels.base import Panel
+from widgets.panels.base import Choice, Panel
 
 __all__ = ["MonteCarloLab"]
 
@@ -72,7 +72,7 @@ class MonteCarloLab(Panel):
     error : str
     """
 
-    mode = Unicode("pi", help="pi, integral or bootstrap.")
+    mode = Choice(MODES, "pi", help="pi, integral or bootstrap.")
     n = Int(100_000, help="Samples (10 to 10^7).")
     seed = Int(42, help="Random seed.")
     expression = Unicode("x^2", help="f or g for the integral mode.")
@@ -96,18 +96,9 @@ class MonteCarloLab(Panel):
         with self.hold():
             self._build_controls()
             self._layout()
-            self.mode = mode
-            for name, value in kwargs.items():
-                setattr(self, name, value)
-            self.recompute()  # once, on leaving the block, whatever was set
+            self._start(mode=mode, **kwargs)
 
     # -- validation ----------------------------------------------------------------------------
-
-    @validate("mode")
-    def _check_mode(self, proposal: dict) -> str:
-        if proposal["value"] not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}")
-        return proposal["value"]
 
     # -- building ------------------------------------------------------------------------------
 

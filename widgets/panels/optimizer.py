@@ -11,7 +11,7 @@ from traitlets import Float, List, Tuple, Unicode, observe, validate
 from widgets.core import optimize
 from widgets.core.expressions import ExpressionError
 from widgets.core.format import fmt, fmt_vector, html_table
-from widgets.panels.base import Panel, section
+from widgets.panels.base import Choice, Panel, section
 
 __all__ = ["OptimizerStepper"]
 
@@ -61,7 +61,7 @@ class OptimizerStepper(Panel):
     """
 
     function = Unicode("rosenbrock", help="Preset name or a typed f(x, y).")
-    method = Unicode("gd", help="The optimizer stepped (see METHODS).")
+    method = Choice(optimize.METHODS, "gd", help="The optimizer stepped.")
     start = Tuple(Float(), Float(), default_value=(-1.5, 2.0), help="Start point (x0, y0).")
     learning_rate = Float(1e-3, help="Step size of the gradient methods.")
     momentum = Float(0.9, help="Momentum beta of heavy ball and Nesterov.")
@@ -86,17 +86,15 @@ class OptimizerStepper(Panel):
             self._build_controls()
             self._build_figures()
             self._layout()
-            self.function, self.method = function, method
             preset = optimize.PRESETS.get(function)
+            inputs: dict[str, Any] = {"function": function, "method": method}
             if start is not None:
-                self.start = tuple(start)
+                inputs["start"] = tuple(start)
             elif preset is not None:
-                self.start = preset.start
-            if "learning_rate" not in kwargs and preset is not None:
-                self.learning_rate = preset.learning_rate
-            for name, value in kwargs.items():
-                setattr(self, name, value)
-            self.recompute()  # once, on leaving the block, whatever was set
+                inputs["start"] = preset.start
+            if preset is not None:
+                inputs["learning_rate"] = preset.learning_rate
+            self._start(**{**inputs, **kwargs})
 
     # -- public verbs and results --------------------------------------------------------------
 
@@ -147,12 +145,6 @@ class OptimizerStepper(Panel):
                 self.learning_rate = tuned["gd_learning_rate"]
 
     # -- validation ----------------------------------------------------------------------------
-
-    @validate("method")
-    def _check_method(self, proposal: dict) -> str:
-        if proposal["value"] not in optimize.METHODS:
-            raise ValueError(f"method must be one of {', '.join(optimize.METHODS)}")
-        return proposal["value"]
 
     @validate("compare")
     def _check_compare(self, proposal: dict) -> list[str]:

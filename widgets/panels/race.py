@@ -7,11 +7,11 @@ import time
 from typing import Any
 
 import ipywidgets
-from traitlets import Int, Unicode, observe, validate
+from traitlets import Int, observe
 
 from widgets.core import race
 from widgets.core.format import fmt, html_table
-from widgets.panels.base import Panel
+from widgets.panels.base import Choice, Panel
 
 __all__ = ["VectorizationRace"]
 
@@ -40,7 +40,7 @@ class VectorizationRace(Panel):
     error : str
     """
 
-    operation = Unicode("multiply", help="multiply, softmax or dot.")
+    operation = Choice(tuple(race.OPERATIONS), "multiply", help="The work raced.")
     n = Int(100_000, help="Elements.")
 
     def __init__(self, operation: str = "multiply", n: int = 100_000, **kwargs: Any):
@@ -50,16 +50,7 @@ class VectorizationRace(Panel):
         self.overhead = 0.0
         with self.hold():
             self._build()
-            self.operation, self.n = operation, n
-            for name, value in kwargs.items():
-                setattr(self, name, value)
-            self.recompute()
-
-    @validate("operation")
-    def _check_operation(self, proposal: dict) -> str:
-        if proposal["value"] not in race.OPERATIONS:
-            raise ValueError(f"operation must be one of {', '.join(race.OPERATIONS)}")
-        return proposal["value"]
+            self._start(operation=operation, n=n, **kwargs)
 
     def run(self) -> bool:
         """Time both versions at the current n (up to about two seconds)."""

@@ -7,12 +7,12 @@ from typing import Any
 
 import ipywidgets
 import numpy as np
-from traitlets import Float, Int, Unicode, observe, validate
+from traitlets import Float, Int, Unicode, observe
 
 from widgets.core import roots
 from widgets.core.expressions import parse_number
 from widgets.core.format import fmt, html_table
-from widgets.panels.base import Panel, section
+from widgets.panels.base import Choice, Panel, section
 
 __all__ = ["RootFinder"]
 
@@ -52,7 +52,7 @@ class RootFinder(Panel):
     a = Unicode("1", help="Left end of the bracket.")
     b = Unicode("2", help="Right end of the bracket.")
     x0 = Float(2.0, help="Newton's start.")
-    method = Unicode("bisection", help="The method drawn.")
+    method = Choice(tuple(roots.METHODS), "bisection", help="The method drawn.")
     tolerance = Float(1e-10, help="Stopping tolerance.")
     k = Int(0, help="Iterations revealed.")
 
@@ -64,16 +64,7 @@ class RootFinder(Panel):
         self._bounds = (1.0, 2.0)
         with self.hold():
             self._build()
-            self.expression, self.a, self.b = expression, str(a), str(b)
-            for name, value in kwargs.items():
-                setattr(self, name, value)
-            self.recompute()
-
-    @validate("method")
-    def _check_method(self, proposal: dict) -> str:
-        if proposal["value"] not in roots.METHODS:
-            raise ValueError(f"method must be one of {', '.join(roots.METHODS)}")
-        return proposal["value"]
+            self._start(expression=expression, a=str(a), b=str(b), **kwargs)
 
     def step(self, count: int = 1) -> None:
         """Reveal ``count`` more iterations of the drawn method."""

@@ -6,6 +6,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8888
+# JupyterLab refuses to run as root unless told; containers often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test app bench clean
 
@@ -18,7 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) workbook.ipynb
+	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) $(ROOT_FLAG) workbook.ipynb
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check widgets tests benchmarks

@@ -20,6 +20,19 @@ def _show(page, lab_url, served_root, name, *sources):
     return panel
 
 
+_CANVAS_PIXELS = (
+    "(() => { const c = document.querySelector('.jupyter-matplotlib-canvas-div canvas');"
+    " if (!c) return 0; const d = c.getContext('2d').getImageData(0, 0, c.width, c.height)"
+    ".data; let s = 0; for (let i = 0; i < d.length; i += 3) s = (s * 31 + d[i]) % 1e9;"
+    " return s; })()"
+)
+
+
+def _canvas_pixels(page) -> int:
+    """A checksum of the first ipympl canvas's pixels."""
+    return page.evaluate(f"() => {_CANVAS_PIXELS}")
+
+
 def test_matrix_inspector_cell_edit_updates_determinant(page, lab_url, served_root):
     panel = _show(
         page, lab_url, served_root, "matrix",
@@ -44,11 +57,14 @@ def test_optimizer_steps_and_click_sets_start(page, lab_url, served_root):
     readout = panel.locator(".wb-readout")
     readout.get_by_text("running").wait_for(timeout=20_000)
     assert readout.locator("td").nth(1).inner_text() == "0"
+    before = _canvas_pixels(page)
     panel.get_by_role("button", name="Step ×10").click()
     page.wait_for_function(
         "() => document.querySelector('.wb-readout td:nth-child(2)').innerText === '10'",
         timeout=20_000,
     )
+    # The path is drawn in the figure: its pixels change once the new frame arrives.
+    page.wait_for_function(f"() => ({_CANVAS_PIXELS}) !== {before}", timeout=20_000)
     canvas = panel.locator(".jupyter-matplotlib-canvas-div").first
     box = canvas.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.5)
@@ -200,3 +216,23 @@ def test_exercise_card_checks_an_answer(page, lab_url, served_root):
     panel.get_by_role("button", name="Check").click()
     panel.locator(".wb-feedback").get_by_text("correct").wait_for(timeout=20_000)
     screenshot(page, "exercise-card", panel)
+
+
+def test_symbolic_time_budget_from_a_widget_callback(page, lab_url, served_root):
+    """A simplification that would run for minutes is stopped at the budget; the kernel
+    answers the next change at once."""
+    panel = _show(
+        page, lab_url, served_root, "budget",
+        "from widgets import SymbolicDifferentiator\n"
+        "panel = SymbolicDifferentiator('x^2')\npanel",
+    )
+    box = panel.locator(".widget-text input").first
+    box.fill("(sin(x) + cos(x) + tan(x) + exp(x) + log(x))^12")
+    panel.locator(".wb-derivative").get_by_text("took longer than 2 s").wait_for(
+        timeout=60_000)
+    box.fill("x^3")
+    page.wait_for_function(
+        "() => document.querySelector('.wb-derivative').textContent.includes('= 3x2')",
+        timeout=15_000,
+    )
+    assert output_problems(page) == []

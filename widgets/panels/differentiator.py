@@ -285,7 +285,8 @@ class SymbolicDifferentiator(Panel):
             else:
                 derivative = sympy.hessian(parsed, variables)
         simplified, simplify_note = self._simplify(derivative, "simplify")
-        alternative, form_note = self._simplify(derivative, self.form)
+        alternative, form_note = (simplified, "") if self.form == "simplify" else \
+            self._simplify(derivative, self.form)
         note = "; ".join(n for n in (note, simplify_note or form_note) if n)
         computed = {"derivative": derivative, "steps": steps, "simplified": simplified,
                     "alternative": alternative, "note": note, "recognised": recognised,

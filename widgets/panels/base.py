@@ -24,7 +24,9 @@ from widgets.core.expressions import ExpressionError
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["Choice", "Panel", "error_message", "make_figure", "matrix_html", "section"]
+__all__ = [
+    "Choice", "Panel", "error_message", "make_figure", "matrix_html", "note_html", "section",
+]
 
 _BANNER_STYLE = (
     "background:#fdecea;color:#8a1c1c;border-left:4px solid #d93025;"
@@ -86,6 +88,17 @@ class Choice(Enum):
     def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> None:
         choices = ", ".join(str(v) for v in self.values)
         raise ValueError(f"{self.name} must be one of {choices}; got {value!r}")
+
+
+_TONES = {"warning": ("#a15c00", "⚠"), "good": ("#1b7f3b", "✔"), "bad": ("#b3261e", "✘"),
+          "info": ("#1a4f8b", "→")}
+
+
+def note_html(text: str, tone: str = "warning", *, bold: bool = False) -> str:
+    """One line of feedback in the panels' shared colours: warning, good, bad or info."""
+    colour, mark = _TONES[tone]
+    body = f"<b>{html.escape(text)}</b>" if bold else html.escape(text)
+    return f"<div style='color:{colour};font-size:13px'>{mark} {body}</div>"
 
 
 def section(title: str, *children: ipywidgets.Widget) -> ipywidgets.VBox:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets
@@ -11,7 +10,7 @@ from traitlets import Bool, Unicode, observe
 
 from widgets.core import broadcasting
 from widgets.core.format import html_table
-from widgets.panels.base import Panel, matrix_html
+from widgets.panels.base import Panel, matrix_html, note_html
 
 __all__ = ["BroadcastingExplorer"]
 
@@ -97,11 +96,9 @@ class BroadcastingExplorer(Panel):
         result = broadcasting.broadcast(a, b)
         self.result = result
         ok = result.compatible
-        colour = "#1b7f3b" if ok else "#b3261e"
         text = (f"A{a} and B{b} broadcast to {result.shape}" if ok
                 else f"A{a} and B{b} do not broadcast. NumPy says: {result.message}")
-        self.verdict_html.value = (f"<div style='color:{colour};font-size:14px'><b>"
-                                   f"{html.escape(text)}</b></div>")
+        self.verdict_html.value = note_html(text, "good" if ok else "bad", bold=True)
         rows = [(r["dimension"], r["a"], r["b"], r["rule"])
                 for r in broadcasting.describe(result)]
         self.rules_html.value = html_table(

@@ -13,7 +13,7 @@ from traitlets import Float, Int, Unicode, observe, validate
 from widgets.core import calculus
 from widgets.core.expressions import ExpressionError, compile_expression, symbol
 from widgets.core.format import fmt, html_table
-from widgets.panels.base import Choice, Panel, section
+from widgets.panels.base import Choice, Panel, note_html, section
 
 __all__ = ["SymbolicDifferentiator"]
 
@@ -103,8 +103,7 @@ class SymbolicDifferentiator(Panel):
         try:  # the answer box has its own feedback line; the panel's banner stays as it is
             return self._check(answer_text)
         except ExpressionError as error:
-            self.check_html.value = (
-                f"<span style='color:#a15c00'>⚠ your answer: {html.escape(str(error))}</span>")
+            self.check_html.value = note_html(f"your answer: {error}")
             return False
 
     # -- validation ----------------------------------------------------------------------------
@@ -312,16 +311,14 @@ class SymbolicDifferentiator(Panel):
         names = tuple(sorted({*self._names, self.variable}))
         verdict = calculus.compare_expressions(answer, self.derivative, names)
         if verdict["equal"]:
-            self.check_html.value = (
-                f"<span style='color:#1b7f3b'>✔ correct: equal to the derivative "
-                f"({verdict['how']})</span>")
+            self.check_html.value = note_html(
+                f"correct: equal to the derivative ({verdict['how']})", "good")
             return True
         where = ", ".join(f"{n} = {v:.4g}" for n, v in (verdict["point"] or {}).items())
         hint = f"; {verdict['hint']}" if verdict["hint"] else ""
-        self.check_html.value = (
-            f"<span style='color:#b3261e'>✘ not equal: at {where} yours gives "
-            f"{fmt(verdict['yours'], 6)} but the derivative is {fmt(verdict['expected'], 6)}"
-            f"{html.escape(hint)}</span>")
+        self.check_html.value = note_html(
+            f"not equal: at {where} yours gives {fmt(verdict['yours'], 6)} but the derivative "
+            f"is {fmt(verdict['expected'], 6)}{hint}", "bad")
         return False
 
     # -- views ---------------------------------------------------------------------------------
@@ -351,7 +348,7 @@ class SymbolicDifferentiator(Panel):
         if self.recognised:
             rows.append(f"recognised form: $\\displaystyle {self.recognised}$")
         if self.note:
-            rows.append(f"<span style='color:#a15c00'>⚠ {html.escape(self.note)}</span>")
+            rows.append(note_html(self.note))
         self.result_html.value = "<br>".join(rows)
 
     def _result_label(self) -> str:

@@ -9,7 +9,7 @@ import ipywidgets
 from traitlets import Unicode
 
 from widgets.core import exercises
-from widgets.panels.base import Panel
+from widgets.panels.base import Panel, note_html
 
 __all__ = ["ExerciseCard", "Exercises"]
 
@@ -77,10 +77,8 @@ class ExerciseCard(Panel):
             raise ValueError("type an answer first")
         verdict = exercises.check_answer(self.exercise, self.answer)
         self.correct, self.feedback = verdict.correct, verdict.feedback
-        colour = "#1b7f3b" if verdict.correct else "#b3261e"
-        mark = "✔" if verdict.correct else "✘"
-        self.feedback_html.value = (f"<span style='color:{colour}'>{mark} "
-                                    f"{html.escape(verdict.feedback)}</span>")
+        self.feedback_html.value = note_html(verdict.feedback,
+                                             "good" if verdict.correct else "bad")
 
     def hint(self) -> str:
         """Show the next hint and return it ("" when there are no more)."""

@@ -13,7 +13,7 @@ from traitlets import Float, Int, Unicode, observe
 from widgets.core import montecarlo
 from widgets.core.expressions import ExpressionError
 from widgets.core.format import fmt, html_table
-from widgets.panels.base import Choice, Panel
+from widgets.panels.base import Choice, Panel, note_html
 
 __all__ = ["HypothesisTestExplorer"]
 
@@ -188,10 +188,9 @@ class HypothesisTestExplorer(Panel):
     # -- views ---------------------------------------------------------------------------------
 
     def _show(self, result: dict[str, Any]) -> None:
-        colour = "#b3261e" if result["reject"] else "#1b7f3b"
         mean_a, mean_b = result["means"]
         self.decision_html.value = (
-            f"<div style='font-size:14px;color:{colour}'><b>{result['decision']}</b></div>"
+            note_html(result["decision"], "info", bold=True)
             + html_table([(
                 TESTS[self.test], fmt(result["statistic"], 4), fmt(result["df"], 4),
                 fmt(result["pvalue"], 4), f"±{fmt(result['critical'], 4)}",

@@ -18,7 +18,7 @@ from widgets.core.expressions import (
     parse_expression,
 )
 from widgets.core.format import fmt, html_table
-from widgets.panels.base import Choice, Panel, section
+from widgets.panels.base import Choice, Panel, note_html, section
 
 __all__ = ["IntegrationComparer"]
 
@@ -267,9 +267,7 @@ class IntegrationComparer(Panel):
     # -- views ---------------------------------------------------------------------------------
 
     def _show_notes(self) -> None:
-        self.notes_html.value = "".join(
-            f"<div style='color:#a15c00;font-size:13px'>⚠ {note}</div>" for note in self.notes
-        )
+        self.notes_html.value = "".join(note_html(note) for note in self.notes)
 
     def _show_table(self, results: dict[str, dict[str, Any]], n: int) -> None:
         rows = []

@@ -12,7 +12,7 @@ from traitlets import Bool, Unicode, observe
 from widgets.core import linalg
 from widgets.core.expressions import ExpressionError, expression_to_float, parse_expression
 from widgets.core.format import fmt, fmt_vector, html_table, latex_matrix
-from widgets.panels.base import Panel, matrix_html, section
+from widgets.panels.base import Panel, matrix_html, note_html, section
 
 __all__ = ["MatrixInspector"]
 
@@ -376,7 +376,7 @@ class MatrixInspector(Panel):
 
     def _show_solution(self, solution: dict[str, Any], rhs: np.ndarray) -> None:
         warning = solution["warning"]
-        note = f"<div style='color:#a15c00'>⚠ {warning}</div>" if warning else ""
+        note = note_html(warning) if warning else ""
         self.solve_html.value = html_table([
             ("b", fmt_vector(rhs)),
             ("x", fmt_vector(solution["x"]) if solution["x"].size <= 12 else
@@ -387,7 +387,7 @@ class MatrixInspector(Panel):
 
     def _show_factors(self, factors: dict[str, np.ndarray], note: str) -> None:
         if note:
-            self.decomposition_html.value = f"<div style='color:#a15c00'>⚠ {note}</div>"
+            self.decomposition_html.value = note_html(note)
             return
         if not factors:
             self.decomposition_html.value = ""
@@ -404,7 +404,7 @@ class MatrixInspector(Panel):
 
     def _show_exact(self, report: dict[str, Any], exact: dict[str, Any], note: str) -> None:
         if note:
-            self.exact_html.value = f"<div style='color:#a15c00'>⚠ {note}</div>"
+            self.exact_html.value = note_html(note)
             return
         if not exact:
             self.exact_html.value = ""

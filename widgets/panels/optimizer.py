@@ -11,7 +11,7 @@ from traitlets import Float, List, Tuple, Unicode, observe, validate
 from widgets.core import optimize
 from widgets.core.expressions import ExpressionError
 from widgets.core.format import fmt, fmt_vector, html_table
-from widgets.panels.base import Choice, Panel, section
+from widgets.panels.base import Choice, Panel, note_html, section
 
 __all__ = ["OptimizerStepper"]
 
@@ -521,7 +521,7 @@ class OptimizerStepper(Panel):
         header = ["method", "k", "x_k", "f(x_k)", "‖∇f‖", "step length", "evaluations",
                   f"iterations to ‖∇f‖ < {self.tolerance:g}", "state"]
         notes = "".join(
-            f"<div style='color:#a15c00'>⚠ {optimize.METHOD_LABELS[m]}: {run.message}</div>"
+            note_html(f"{optimize.METHOD_LABELS[m]}: {run.message}")
             for m, run in self.runs.items() if run.diverged
         )
         self.readout.value = html_table(rows, header) + notes

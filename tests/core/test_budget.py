@@ -45,3 +45,18 @@ def test_memory_is_bounded():
 def test_errors_inside_become_expression_errors():
     with pytest.raises(ExpressionError, match="ZeroDivisionError"):
         run_with_budget(divmod, 1, 0)
+
+
+def test_fallback_in_process_is_bounded_on_the_main_thread():
+    from widgets.core.budget import _run_in_process
+
+    assert _run_in_process(abs, (-4,), {}, 1.0) == 4
+
+    def spin() -> None:
+        while True:
+            pass
+
+    start = time.perf_counter()
+    with pytest.raises(ExpressionError, match="longer than 0.3 s"):
+        _run_in_process(spin, (), {}, 0.3)
+    assert time.perf_counter() - start < 3

@@ -13,9 +13,10 @@ Why a worker process and not a ``signal.setitimer`` alarm:
 
 The worker is spawned once (on first use, or early by :func:`warm_up`), serves calls one at a
 time over a pipe, runs under an address-space limit (:data:`MEMORY_LIMIT`), and is killed and
-respawned when a call overruns. Where no process can be spawned (e.g. Pyodide), calls run in
-process without a budget. Functions and arguments must be picklable: pass module-level functions
-such as ``sympy.simplify``.
+respawned when a call overruns. Where no worker can be had (Pyodide, or a script whose
+``__main__`` a spawned process cannot import, such as ``python -`` reading stdin), calls run in
+process, bounded by a ``setitimer`` alarm when on the main thread. Functions and arguments must
+be picklable: pass module-level functions such as ``sympy.simplify``.
 """
 
 from __future__ import annotations
@@ -98,10 +99,13 @@ class _Worker:
     def _wait_ready(self) -> None:
         if self._ready:
             return
-        if not self._connection.poll(_START_TIMEOUT):
+        try:
+            if not self._connection.poll(_START_TIMEOUT):
+                raise EOFError
+            self._connection.recv()
+        except (EOFError, OSError):  # it died while starting (e.g. __main__ is not importable)
             self.stop()
-            raise RuntimeError("the symbolic worker did not start")
-        self._connection.recv()
+            raise RuntimeError("the symbolic worker did not start") from None
         self._ready = True
 
     def call(self, function: Callable[..., Any], args: tuple, kwargs: dict, seconds: float) -> Any:
@@ -160,8 +164,36 @@ def run_with_budget(
     try:
         return _worker.call(function, args, kwargs, seconds)
     except (OSError, RuntimeError):
-        # No worker can be had here: run in process, unbounded, rather than not at all.
-        try:
-            return function(*args, **kwargs)
-        except Exception as error:
-            raise ExpressionError(f"SymPy could not do this ({error})") from None
+        # No worker can be had here: run in process, under an alarm where one is possible.
+        return _run_in_process(function, args, kwargs, seconds)
+
+
+class _Overrun(Exception):
+    pass
+
+
+def _run_in_process(function: Callable[..., Any], args: tuple, kwargs: dict,
+                    seconds: float) -> Any:
+    """The fallback: an interval alarm bounds Python-level work on the main thread only."""
+    import signal
+
+    use_alarm = (hasattr(signal, "setitimer")
+                 and threading.current_thread() is threading.main_thread())
+
+    def overrun(_signum: int, _frame: Any) -> None:
+        raise _Overrun
+
+    previous = signal.signal(signal.SIGALRM, overrun) if use_alarm else None
+    if use_alarm:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return function(*args, **kwargs)
+    except _Overrun:
+        raise ExpressionError(f"this took longer than {seconds:g} s and was stopped; "
+                              "try a simpler expression") from None
+    except Exception as error:
+        raise ExpressionError(f"SymPy could not do this ({error})") from None
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)

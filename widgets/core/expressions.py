@@ -545,8 +545,8 @@ class CompiledExpression:
         symbols = [symbol(name) for name in self.variables]
         try:
             self._function = sympy.lambdify(symbols, expression, modules=["scipy", "numpy"])
-        except (NotImplementedError, TypeError, ValueError) as error:  # e.g. an unevaluated
-            raise ExpressionError(                                      # Derivative or Integral
+        except Exception as error:
+            raise ExpressionError(
                 f"this cannot be evaluated numerically ({type(error).__name__})"
             ) from None
 
@@ -556,8 +556,13 @@ class CompiledExpression:
         arrays = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in args))
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            result = self._function(*arrays)
-            result = np.asarray(result)
+            try:
+                result = np.asarray(self._function(*arrays))
+            except (TypeError, ValueError, NameError, KeyError, ZeroDivisionError) as error:
+                # e.g. a ufunc given complex objects, or a function NumPy has no name for
+                raise ExpressionError(
+                    f"this cannot be evaluated numerically ({type(error).__name__})"
+                ) from None
             if np.iscomplexobj(result):
                 result = np.where(np.abs(result.imag) > 0, np.nan, result.real)
             result = result.astype(float, copy=False)

@@ -20,6 +20,7 @@ import numpy as np
 import scipy.optimize
 import sympy
 
+from .calculus import diff
 from .expressions import ExpressionError, compile_expression, parse_expression, symbol
 
 __all__ = [
@@ -114,10 +115,10 @@ class Problem:
         x, y = symbol("x"), symbol("y")
         variables = ("x", "y")
         self._f = compile_expression(self.expression, variables)
-        partials = [sympy.diff(self.expression, v) for v in (x, y)]
+        partials = [diff(self.expression, v) for v in (x, y)]
         self._gradient = [compile_expression(p, variables) for p in partials]
         self._hessian = [
-            [compile_expression(sympy.diff(p, v), variables) for v in (x, y)] for p in partials
+            [compile_expression(diff(p, v), variables) for v in (x, y)] for p in partials
         ]
         self.gradient_expressions = partials
 

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.optimize
 import sympy
 
+from .calculus import diff
 from .expressions import ExpressionError, compile_expression, parse_expression, symbol
 
 __all__ = ["MAX_ITERATIONS", "METHODS", "RootProblem", "Trace", "run_method"]
@@ -37,7 +38,7 @@ class RootProblem:
         self.expression = parse_expression(self.text, ("x",))
         if not self.expression.has(symbol("x")):
             raise ExpressionError("f must depend on x")
-        self.derivative = sympy.diff(self.expression, symbol("x"))
+        self.derivative = diff(self.expression, symbol("x"))
         self._f = compile_expression(self.expression, ("x",))
         self._df = compile_expression(self.derivative, ("x",))
 

@@ -274,9 +274,12 @@ class SymbolicDifferentiator(Panel):
             if self.variable not in names:
                 note = f"f does not depend on {self.variable}, so its derivative is 0"
             if self.order == 1:
-                recognised = calculus.recognise(derivative, self.variable)
-                gradient_check = calculus.finite_difference_check(
-                    parsed, derivative, self.variable, names or (self.variable,))
+                try:  # numeric extras: a derivative NumPy cannot evaluate still shows
+                    recognised = calculus.recognise(derivative, self.variable)
+                    gradient_check = calculus.finite_difference_check(
+                        parsed, derivative, self.variable, names or (self.variable,))
+                except ExpressionError as error:
+                    note = f"no numeric check: {error}"
         else:
             variables = [symbol(n) for n in (names or (self.variable,))]
             if self.mode == "gradient":
@@ -394,24 +397,40 @@ class SymbolicDifferentiator(Panel):
         ) + f"<div>max difference: <b>{fmt(check['max_difference'], 2)}</b>{held}</div>"
 
     def _show_sources(self) -> None:
-        from sympy.printing.numpy import NumPyPrinter
+        from sympy.printing.numpy import SciPyPrinter
 
         self.latex_source.value = self.latex
         arguments = ", ".join(self._names) or self.variable
-        body = NumPyPrinter({"fully_qualified_modules": True}).doprint(self.simplified)
+        try:
+            body = SciPyPrinter({"fully_qualified_modules": True}).doprint(self.simplified)
+        except (NotImplementedError, TypeError, ValueError):
+            self.numpy_source.value = "# this result has no NumPy/SciPy equivalent to print"
+            return
+        imports = "import numpy\nimport scipy.special\n" if "scipy" in body else "import numpy\n"
         self.numpy_source.value = (
-            f"import numpy\n\ndef derivative({arguments}):\n    return {body}\n"
+            f"{imports}\ndef derivative({arguments}):\n    return {body}\n"
         )
 
     def _draw(self, parsed: sympy.Expr, names: tuple[str, ...]) -> None:
+        if self.mode != "derivative":
+            self._clear_plot("plots are for the ∂ⁿf/∂varⁿ mode")
+            return
+        try:
+            self._draw_curves(parsed, names)
+        except ExpressionError as error:
+            self._clear_plot(f"cannot plot: {error}")
+
+    def _clear_plot(self, title: str) -> None:
+        for line in (self._f_line, self._d1_line, self._d2_line, self._tangent, self._touch):
+            line.set_data([], [])
+        self._slope_text.set_text("")
+        self._compiled_f = None
+        self._axes.set_title(title, fontsize=9)
+        self.plot_figure.canvas.draw_idle()
+
+    def _draw_curves(self, parsed: sympy.Expr, names: tuple[str, ...]) -> None:
         axes = self._axes
         others = [n for n in names if n != self.variable]
-        if self.mode != "derivative":
-            for line in (self._f_line, self._d1_line, self._d2_line, self._tangent, self._touch):
-                line.set_data([], [])
-            axes.set_title("plots are for the ∂ⁿf/∂varⁿ mode", fontsize=9)
-            self.plot_figure.canvas.draw_idle()
-            return
         x = symbol(self.variable)
         held = {symbol(n): 1 for n in others}
         f = parsed.subs(held)
@@ -437,7 +456,7 @@ class SymbolicDifferentiator(Panel):
         self._draw_tangent()
 
     def _draw_tangent(self) -> None:
-        if self.mode != "derivative" or not hasattr(self, "_compiled_f"):
+        if self.mode != "derivative" or getattr(self, "_compiled_f", None) is None:
             return
         x0 = self.x0
         y0 = float(self._compiled_f(x0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import ipywidgets
@@ -407,7 +408,9 @@ def _reference(expression: Any, distribution: str, a: float, b: float) -> float 
     except ExpressionError:
         pass
     f = compile_expression(integrand, ("x",))
-    value, _ = scipy.integrate.quad(lambda t: float(f(t)), low, high, limit=200)
+    with warnings.catch_warnings():  # a doubtful quad value is still a useful reference
+        warnings.simplefilter("ignore")
+        value, _ = scipy.integrate.quad(lambda t: float(f(t)), low, high, limit=200)
     return float(value) if math.isfinite(value) else None
 
 

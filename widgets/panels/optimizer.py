@@ -385,6 +385,8 @@ class OptimizerStepper(Panel):
         self._draw_runs(new_set=True)
 
     def _advance(self, n: int) -> None:
+        if self.method not in self.runs:  # the inputs changed but could not be used
+            raise ExpressionError(self.error or "nothing to step: fix the inputs first")
         for run in self.runs.values():
             run.step(n)
         self._draw_runs()

@@ -57,6 +57,6 @@ def test_fallback_in_process_is_bounded_on_the_main_thread():
             pass
 
     start = time.perf_counter()
-    with pytest.raises(ExpressionError, match="longer than 0.3 s"):
+    with pytest.raises(ExpressionError, match=r"longer than 0\.3 s"):
         _run_in_process(spin, (), {}, 0.3)
     assert time.perf_counter() - start < 3

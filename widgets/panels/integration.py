@@ -197,7 +197,7 @@ class IntegrationComparer(Panel):
                                       bbox={"fc": "white", "alpha": 0.8, "ec": "none"})
         axes.set_xlabel("x")
 
-        self.convergence_figure = self.figure(4.8, 3.4)
+        self.convergence_figure = self.figure(4.8, 4.0)
         conv = self.convergence_figure.add_subplot()
         self._conv_axes = conv
         conv.set_xscale("log")
@@ -356,9 +356,10 @@ class IntegrationComparer(Panel):
                            f"theory {quadrature.RULES[rule].theory_text.split(' ')[0]}")
         if self._conv_legend is not None:
             self._conv_legend.remove()
-        self._conv_legend = axes.legend(
-            handles=[self._conv_lines[r] for r in shown], fontsize=6.5, loc="lower left",
-            framealpha=0.85,
+        # Below the axes, so it never hides a line (and needs no costly "best" placement).
+        self._conv_legend = self.convergence_figure.legend(
+            handles=[self._conv_lines[r] for r in shown], fontsize=6.5, ncols=2,
+            loc="outside lower center", frameon=False,
         ) if shown else None
         current = self.results.get(self.rule, {})
         if current.get("abs_error") is not None and current["abs_error"] > 0:

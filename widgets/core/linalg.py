@@ -222,6 +222,14 @@ def _readings(report: Mapping[str, Any], n_rows: int, n_cols: int) -> dict[str, 
     return readings
 
 
+def _rank_and_cond(singular_values: np.ndarray, shape: tuple[int, int]) -> tuple[int, float]:
+    """Numerical rank (NumPy's default tolerance) and condition number from the SVD."""
+    top, smallest = singular_values[0], singular_values[-1]
+    rank = int(np.sum(singular_values > top * max(shape) * np.finfo(float).eps))
+    cond = math.inf if rank < min(shape) or smallest == 0 else float(top / smallest)
+    return rank, cond
+
+
 def matrix_report(matrix: Any) -> dict[str, Any]:
     """Everything about ``matrix``: the keys of ``MatrixInspector.report``.
 
@@ -233,11 +241,8 @@ def matrix_report(matrix: Any) -> dict[str, Any]:
     n_rows, n_cols = a.shape
     square = n_rows == n_cols
     singular_values = np.linalg.svd(a, compute_uv=False)
-    top = singular_values[0] if singular_values.size else 0.0
-    tolerance = top * max(a.shape) * np.finfo(float).eps
-    rank = int(np.sum(singular_values > tolerance))
-    smallest = singular_values[-1]
-    cond = math.inf if rank < min(a.shape) or smallest == 0 else float(top / smallest)
+    top = float(singular_values[0])
+    rank, cond = _rank_and_cond(singular_values, a.shape)
     norms = {
         "1": float(np.abs(a).sum(axis=0).max()),
         "2": float(top),
@@ -344,18 +349,19 @@ def decomposition(matrix: Any, kind: str) -> dict[str, np.ndarray]:
     return factors
 
 
-def solve(matrix: Any, b: Any) -> dict[str, Any]:
+def solve(matrix: Any, b: Any, singular_values: np.ndarray | None = None) -> dict[str, Any]:
     """Solve ``A x = b``: ``numpy.linalg.solve`` when square and invertible, else ``lstsq``.
 
-    Returns ``x``, ``residual`` (``||Ax - b||``), ``method`` and ``warning`` ("" when none).
+    ``singular_values`` (from :func:`matrix_report`) saves a second SVD. Returns ``x``,
+    ``residual`` (``||Ax - b||``), ``method`` and ``warning`` ("" when none).
     """
     a = as_matrix(matrix)
     vector = np.asarray(b, dtype=float).ravel()
     if vector.shape[0] != a.shape[0]:
         raise ExpressionError(f"b needs {a.shape[0]} entries, got {vector.shape[0]}")
-    s = np.linalg.svd(a, compute_uv=False)
-    rank = int(np.sum(s > s[0] * max(a.shape) * np.finfo(float).eps))
-    cond = math.inf if rank < min(a.shape) else s[0] / s[-1]
+    if singular_values is None:
+        singular_values = np.linalg.svd(a, compute_uv=False)
+    rank, cond = _rank_and_cond(singular_values, a.shape)
     warning = ""
     if a.shape[0] == a.shape[1] and rank == a.shape[0]:
         x, method = np.linalg.solve(a, vector), "numpy.linalg.solve"

@@ -210,6 +210,7 @@ class IntegrationComparer(Panel):
             for rule in quadrature.RULES
         }
         self._conv_legend = None
+        self._conv_legend_key: tuple | None = None
         (self._conv_marker,) = conv.plot([], [], "o", mfc="none", mec="k", markersize=7)
 
     def _layout(self) -> None:
@@ -245,7 +246,8 @@ class IntegrationComparer(Panel):
 
     def _update(self) -> None:
         key = (self.expression, self.a, self.b, self.seed)
-        setup = self._setup if key == self._setup_key else _prepare(*key)
+        changed = key != self._setup_key
+        setup = _prepare(*key) if changed else self._setup
         n, clamp_note = self.n, self._clamp_note
         results, romberg = _estimates(setup, n, self.seed)
         # Computed without error: commit and draw.
@@ -258,7 +260,9 @@ class IntegrationComparer(Panel):
         self.rules_picker.value = tuple(self.rules)
         self._show_notes()
         self._show_table(results, n)
-        self._show_reference(setup)
+        if changed:  # what depends on f, a and b only
+            self._show_reference(setup)
+            self._show_convergence_table(setup)
         self._draw_pieces(setup, n)
         self._draw_convergence(setup, n)
         self._show_romberg(romberg, setup)
@@ -354,13 +358,16 @@ class IntegrationComparer(Panel):
             observed = "—" if order is None else f"n^-{order:.2f}"
             line.set_label(f"{quadrature.RULES[rule].label}: {observed}, "
                            f"theory {quadrature.RULES[rule].theory_text.split(' ')[0]}")
-        if self._conv_legend is not None:
-            self._conv_legend.remove()
-        # Below the axes, so it never hides a line (and needs no costly "best" placement).
-        self._conv_legend = self.convergence_figure.legend(
-            handles=[self._conv_lines[r] for r in shown], fontsize=6.5, ncols=2,
-            loc="outside lower center", frameon=False,
-        ) if shown else None
+        legend_key = (tuple(shown), self._setup_key)
+        if legend_key != self._conv_legend_key:  # rebuilt only when its entries change
+            self._conv_legend_key = legend_key
+            if self._conv_legend is not None:
+                self._conv_legend.remove()
+            # Below the axes, so it never hides a line (and needs no costly "best" placement).
+            self._conv_legend = self.convergence_figure.legend(
+                handles=[self._conv_lines[r] for r in shown], fontsize=6.5, ncols=2,
+                loc="outside lower center", frameon=False,
+            ) if shown else None
         current = self.results.get(self.rule, {})
         if current.get("abs_error") is not None and current["abs_error"] > 0:
             x = current["evaluations"] if use_evaluations else n
@@ -372,6 +379,9 @@ class IntegrationComparer(Panel):
         axes.autoscale_view()
         axes.set_title("|error| against n (log-log); circle: the drawn rule at n", fontsize=9)
         self.convergence_figure.canvas.draw_idle()
+
+    def _show_convergence_table(self, setup: dict[str, Any]) -> None:
+        study = setup["convergence"]
         rows = [
             (quadrature.RULES[r].label,
              "—" if study[r]["order"] is None else f"{study[r]['order']:.2f}",
@@ -524,7 +534,9 @@ def _estimates(setup: dict[str, Any], n: int, seed: int) -> tuple[dict, np.ndarr
         if rule == "gauss" and n > quadrature.MAX_GAUSS_NODES:
             results[rule] = _unavailable(f"offered up to {quadrature.MAX_GAUSS_NODES} nodes")
             continue
-        estimate, evaluations = quadrature.run_rule(rule, f, lo, hi, n, seed)
+        mc = quadrature.monte_carlo(f, lo, hi, n, seed) if rule == "monte_carlo" else None
+        estimate, evaluations = ((mc["estimate"], n) if mc is not None
+                                 else quadrature.run_rule(rule, f, lo, hi, n, seed))
         if not math.isfinite(estimate):
             raise ExpressionError(f"f is not finite at a node of the {spec.label} rule")
         estimate *= sign
@@ -533,7 +545,7 @@ def _estimates(setup: dict[str, Any], n: int, seed: int) -> tuple[dict, np.ndarr
             "estimate": estimate, "abs_error": error,
             "rel_error": error / abs(reference) if reference else math.inf,
             "evaluations": evaluations, "order": _observed_order(rule, setup, n, error, seed),
-            "note": _rule_note(rule, setup, n, seed),
+            "note": _rule_note(rule, setup, n, mc),
         }
     romberg = np.zeros((0, 0))
     if setup["finite"] and hi > lo:
@@ -559,9 +571,8 @@ def _observed_order(rule: str, setup: dict[str, Any], n: int, error: float,
     return math.log2(error / error2)
 
 
-def _rule_note(rule: str, setup: dict[str, Any], n: int, seed: int) -> str:
-    if rule == "monte_carlo":
-        mc = quadrature.monte_carlo(setup["f"], setup["lo"], setup["hi"], n, seed)
+def _rule_note(rule: str, setup: dict[str, Any], n: int, mc: dict[str, Any] | None) -> str:
+    if mc is not None:
         low, high = (setup["sign"] * v for v in mc["interval"])
         low, high = min(low, high), max(low, high)
         if n < 2:

@@ -284,7 +284,7 @@ class MatrixInspector(Panel):
         report = linalg.matrix_report(matrix)
         ones = np.ones(matrix.shape[0])
         rhs = linalg.parse_vector(self.b, matrix.shape[0]) if self.b.strip() else ones
-        solution = linalg.solve(matrix, rhs)
+        solution = linalg.solve(matrix, rhs, report["singular_values"])
         factors, factor_note = self._factors(matrix)
         exact, exact_note = self._exact(matrix)
         # Everything computed: now commit and refresh the views.

@@ -437,13 +437,14 @@ class SymbolicDifferentiator(Panel):
         d1 = calculus.diff(f, x)
         d2 = calculus.diff(d1, x)
         xs = np.linspace(*_RANGE, _POINTS)
+        compiled = [compile_expression(expr, (self.variable,)) for expr in (f, d1, d2)]
         values = []
-        for line, expr in ((self._f_line, f), (self._d1_line, d1), (self._d2_line, d2)):
-            ys = compile_expression(expr, (self.variable,))(xs)
+        for line, function in zip((self._f_line, self._d1_line, self._d2_line), compiled,
+                                  strict=True):
+            ys = function(xs)
             line.set_data(xs, ys)
             values.append(ys)
-        self._compiled_f = compile_expression(f, (self.variable,))
-        self._compiled_d1 = compile_expression(d1, (self.variable,))
+        self._compiled_f, self._compiled_d1 = compiled[0], compiled[1]
         stacked = np.concatenate(values)
         finite = stacked[np.isfinite(stacked)]
         if finite.size:

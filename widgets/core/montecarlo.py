@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "expectation",
     "integrate_uniform",
     "parse_numbers",
+    "reference_value",
     "t_test",
     "t_test_power",
 ]
@@ -329,3 +331,45 @@ def t_test_power(effect: float, sd: float, sizes: tuple[int, int], alpha: float,
     return {"simulated": simulated,
             "standard_error": math.sqrt(simulated * (1 - simulated) / repeats),
             "analytic": analytic, "repeats": repeats}
+
+
+# ----------------------------------------------------------------------------------------------
+# References for the estimates
+
+
+def reference_value(expression: Any, distribution: str, a: float, b: float) -> float | None:
+    """What a Monte Carlo estimate of ``expression`` is compared with: the exact value when
+    SymPy finds it within the budget, else quad's; None when neither is finite.
+
+    ``distribution`` as in :func:`expectation`, or ``"uniform on [a, b]"`` for the integral
+    of f over [a, b].
+    """
+    import sympy
+
+    from .expressions import compile_expression, expression_to_float, symbol
+    from .quadrature import exact_integral, quad_reference
+
+    x = symbol("x")
+    if distribution == "uniform on [a, b]":
+        integrand, low, high = expression, a, b
+    elif distribution == "normal" and b > 0:
+        integrand = expression * sympy.exp(-((x - a) ** 2) / (2 * b**2)) / (
+            b * sympy.sqrt(2 * sympy.pi))
+        low, high = -math.inf, math.inf
+    elif distribution == "uniform" and b > a:
+        integrand, low, high = expression / (b - a), a, b
+    else:
+        return None
+    bounds = [sympy.oo if v == math.inf else -sympy.oo if v == -math.inf
+              else sympy.nsimplify(v) for v in (low, high)]
+    exact = exact_integral(integrand, *bounds)
+    if exact is not None:
+        try:
+            return expression_to_float(exact)
+        except ExpressionError:
+            pass
+    f = compile_expression(integrand, ("x",))
+    with warnings.catch_warnings():  # a doubtful quad value is still a useful reference
+        warnings.simplefilter("ignore")
+        value = quad_reference(lambda t: float(f(t)), low, high)["value"]
+    return value if math.isfinite(value) else None

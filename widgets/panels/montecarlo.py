@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import ipywidgets
@@ -12,11 +11,8 @@ from traitlets import Float, Int, Unicode, observe
 
 from widgets.core import montecarlo
 from widgets.core.expressions import (
-    ExpressionError,
     compile_expression,
-    expression_to_float,
     parse_expression,
-    symbol,
 )
 from widgets.core.format import fmt, html_table
 from widgets.panels.base import Choice, Panel
@@ -277,8 +273,8 @@ class MonteCarloLab(Panel):
     def _reference_value(self, expression: Any) -> float | None:
         key = (str(expression), self.distribution, self.a, self.b)
         if key not in self._reference_cache:
-            self._reference_cache[key] = _reference(expression, self.distribution, self.a,
-                                                    self.b)
+            self._reference_cache[key] = montecarlo.reference_value(
+                expression, self.distribution, self.a, self.b)
         return self._reference_cache[key]
 
     def _sample(self) -> np.ndarray:
@@ -377,46 +373,3 @@ class MonteCarloLab(Panel):
 
 
 Z = montecarlo.Z95
-
-
-def _reference(expression: Any, distribution: str, a: float, b: float) -> float | None:
-    """The exact value (SymPy, within the budget) or quad's, for the integral mode."""
-    import scipy.integrate
-    import sympy
-
-    from widgets.core.budget import run_with_budget
-
-    x = symbol("x")
-    if distribution == "uniform on [a, b]":
-        integrand, low, high = expression, a, b
-    elif distribution == "normal":
-        if b <= 0:
-            return None
-        integrand = expression * sympy.exp(-((x - a) ** 2) / (2 * b**2)) / (
-            b * sympy.sqrt(2 * sympy.pi))
-        low, high = -math.inf, math.inf
-    else:
-        if b <= a:
-            return None
-        integrand, low, high = expression / (b - a), a, b
-    bounds = (sympy.oo if math.isinf(v) and v > 0 else -sympy.oo if math.isinf(v)
-              else sympy.nsimplify(v) for v in (low, high))
-    try:
-        exact = run_with_budget(_integrate, integrand, *bounds)
-        if exact is not None:
-            return expression_to_float(exact)
-    except ExpressionError:
-        pass
-    f = compile_expression(integrand, ("x",))
-    with warnings.catch_warnings():  # a doubtful quad value is still a useful reference
-        warnings.simplefilter("ignore")
-        value, _ = scipy.integrate.quad(lambda t: float(f(t)), low, high, limit=200)
-    return float(value) if math.isfinite(value) else None
-
-
-def _integrate(integrand: Any, low: Any, high: Any) -> Any:
-    """Runs in the budget worker."""
-    import sympy
-
-    result = sympy.integrate(integrand, (symbol("x"), low, high))
-    return None if result.has(sympy.Integral) else result

@@ -18,6 +18,7 @@ __all__ = ["MatrixInspector"]
 
 GRID_MAX = 8
 _ANNOTATE_MAX = 8
+_CELL_WIDTH = "80px"  # wide enough for the 6 significant digits a cell shows (−1.60957)
 _DECOMPOSITIONS = ("none", "LU", "QR", "Cholesky", "SVD")
 
 
@@ -96,7 +97,8 @@ class MatrixInspector(Panel):
         self.apply_text.on_click(lambda _: self.attempt(self._apply_text))
         self.cells = [
             [
-                ipywidgets.Text(continuous_update=False, layout=ipywidgets.Layout(width="64px"))
+                ipywidgets.Text(continuous_update=False,
+                                layout=ipywidgets.Layout(width=_CELL_WIDTH))
                 for _ in range(GRID_MAX)
             ]
             for _ in range(GRID_MAX)
@@ -333,7 +335,7 @@ class MatrixInspector(Panel):
                     if self._cell_values[i, j] != matrix[i, j]:  # keep typed forms (sqrt(2))
                         self.cells[i][j].value = f"{matrix[i, j]:.6g}"
                         self._cell_values[i, j] = matrix[i, j]
-        self.grid.layout.grid_template_columns = f"repeat({cols}, 64px)"
+        self.grid.layout.grid_template_columns = f"repeat({cols}, {_CELL_WIDTH})"
         self.grid.children = [self.cells[i][j] for i in range(rows) for j in range(cols)]
 
     def _show_report(self, report: dict[str, Any]) -> None:
